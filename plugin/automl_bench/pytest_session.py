@@ -1,0 +1,276 @@
+"""The per-run plugin object: builds the benchmark session, runs cases, merges xdist results."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .cases import Case
+from .datasets import DatasetError, DatasetNotAvailableError, DatasetSources, UnknownDatasetError
+from .datasets.cache import DatasetCache, default_cache_dir
+from .execution.guards import format_size, parse_size
+from .execution.runner import stop_live_children
+from .reporting.json_report import RESULTS_FILE, ResultsStore, read_results
+from .results import CaseResult
+from .run_info import collect_run_info
+from .session import BenchConfig, BenchSession
+
+logger = logging.getLogger("automl_bench")
+
+WORKER_FOLDER = ".workers"
+# How much longer than a case's own budget pytest-timeout waits before it
+# fails the test, as a safety net for a parent that is itself stuck.
+OUTER_TIMEOUT_FACTOR = 1.25
+OUTER_TIMEOUT_MARGIN_SECONDS = 120
+
+
+def _parse_pythons(values: list[str]) -> dict:
+    pythons = {}
+    for value in values:
+        framework, separator, path = value.partition("=")
+        if not separator or not framework or not path:
+            raise pytest.UsageError(
+                f"--automl-python {value!r}: expected FRAMEWORK=PATH, for example "
+                "autokeras=.tox/autokeras/bin/python"
+            )
+        if not Path(path).is_file():
+            raise pytest.UsageError(f"--automl-python {value!r}: no interpreter at {path}")
+        pythons[framework] = path
+    return pythons
+
+
+def _xdist_worker_count() -> int:
+    try:
+        return max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    except ValueError:
+        return 1
+
+
+class AutoMLBenchPlugin:
+    """Holds one run's configuration and results store; registered by ``pytest_configure``."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        option = config.option
+        try:
+            memory_limit = parse_size(option.automl_memory_limit) if option.automl_memory_limit else None
+        except ValueError as error:
+            raise pytest.UsageError(f"--automl-memory-limit: {error}") from None
+        if option.automl_time_limit is not None and option.automl_time_limit <= 0:
+            raise pytest.UsageError(
+                f"--automl-time-limit: {option.automl_time_limit:g} is not a positive number of seconds"
+            )
+        if option.automl_folds < 2:
+            raise pytest.UsageError(f"--automl-folds: {option.automl_folds} is below 2")
+        if option.automl_cores is not None and option.automl_cores < 1:
+            raise pytest.UsageError(f"--automl-cores: {option.automl_cores} is below 1")
+        datasets = Path(option.automl_datasets).expanduser() if option.automl_datasets else None
+        if datasets is not None and not datasets.is_dir():
+            raise pytest.UsageError(f"--automl-datasets: {datasets} is not a folder")
+
+        cache_dir = Path(option.automl_cache_dir).expanduser() if option.automl_cache_dir else default_cache_dir()
+        self.bench_config = BenchConfig(
+            sources=DatasetSources(folder=datasets, cache=DatasetCache(cache_dir), offline=option.automl_offline),
+            cores=option.automl_cores or max(1, (os.cpu_count() or 1) // _xdist_worker_count()),
+            n_splits=option.automl_folds,
+            seed=option.automl_seed,
+            time_limit_seconds=option.automl_time_limit,
+            memory_limit_bytes=memory_limit,
+            keep_models=option.automl_keep_models,
+            pythons=_parse_pythons(option.automl_python),
+        )
+        self.report_dir = Path(config.rootpath, option.automl_report_dir)
+        self.worker_id = getattr(config, "workerinput", {}).get("workerid")
+        self.run_id = getattr(config, "workerinput", {}).get("automl_run_id") or uuid.uuid4().hex
+        self._session: BenchSession | None = None
+        self._ran: list[CaseResult] = []
+
+    # -- setup -------------------------------------------------------------
+
+    def _results_path(self) -> Path:
+        if self.worker_id is None:
+            return self.report_dir / RESULTS_FILE
+        return self.report_dir / WORKER_FOLDER / self.run_id / f"{self.worker_id}.json"
+
+    def _previous_cases(self) -> list[CaseResult]:
+        path = self.report_dir / RESULTS_FILE
+        if not (self.config.option.automl_resume and path.is_file()):
+            return []
+        try:
+            data = read_results(path)
+        except ValueError as error:
+            raise pytest.UsageError(f"--automl-resume: {error}") from None
+        return [CaseResult.from_dict(case) for case in data["cases"]]
+
+    def session(self) -> BenchSession:
+        """Return the benchmark session, creating the results store on first use."""
+        if self._session is None:
+            config = self.bench_config
+            run = collect_run_info(
+                Path(self.config.rootpath), config.seed, config.n_splits, config.cores, sys.argv
+            )
+            run["run_id"] = self.run_id
+            path = self._results_path()
+            previous = self._previous_cases() if self.worker_id is None else []
+            if self.worker_id is None and path.is_file() and not previous:
+                path.replace(path.with_name("results.previous.json"))
+                logger.info("moved the previous %s to results.previous.json", path)
+            self._session = BenchSession(config, ResultsStore(path, run, previous))
+        return self._session
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node):
+        """Give every xdist worker this run's id, so their result files can be merged."""
+        node.workerinput["automl_run_id"] = self.run_id
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        """Add a pytest-timeout limit above each case's own budget, unless the case has one."""
+        if not config.pluginmanager.hasplugin("timeout"):
+            return
+        for item in items:
+            case = _case_of(item)
+            if case is None or item.get_closest_marker("timeout") is not None:
+                continue
+            budget = self.bench_config.time_limit_for(case, _marker_value(item, "automl_time_limit"))
+            outer = budget * OUTER_TIMEOUT_FACTOR + OUTER_TIMEOUT_MARGIN_SECONDS
+            item.add_marker(pytest.mark.timeout(outer, method="signal"))
+
+    # -- running a case ------------------------------------------------------
+
+    @pytest.fixture
+    def automl(self, request):
+        """Run benchmark cases: ``automl.run(case)`` records the case and sets the test outcome."""
+        return CaseRunner(self, request)
+
+    # -- end of session --------------------------------------------------------
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        """Stop any child that is still running and, on the xdist controller, merge worker results."""
+        stop_live_children()
+        if self.worker_id is None:
+            self._merge_worker_results()
+
+    def _merge_worker_results(self) -> None:
+        folder = self.report_dir / WORKER_FOLDER / self.run_id
+        if not folder.is_dir():
+            return
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            return
+        store = self.session().store
+        for path in files:
+            data = read_results(path)
+            for name, versions in data["run"].get("framework_versions", {}).items():
+                store.run.setdefault("framework_versions", {})[name] = versions
+            for case in data["cases"]:
+                result = CaseResult.from_dict(case)
+                store.cases[result.id] = result
+                self._ran.append(result)
+        store.write()
+        for path in files:
+            path.unlink()
+        folder.rmdir()
+
+    def pytest_terminal_summary(self, terminalreporter):
+        """Print one line per case run in this session and where the results were written."""
+        if self.worker_id is not None or self._session is None:
+            return
+        ran = {case.id: case for case in self._ran}
+        if not ran:
+            return
+        terminalreporter.section("automl-bench")
+        for case in ran.values():
+            terminalreporter.line(_summary_line(case))
+        terminalreporter.line(f"results: {self._session.store.path}")
+
+
+class CaseRunner:
+    """The ``automl`` fixture's value: runs a case and maps its status to a pytest outcome."""
+
+    def __init__(self, plugin: AutoMLBenchPlugin, request):
+        self.plugin = plugin
+        self.request = request
+
+    def run(self, case: Case) -> CaseResult:
+        """Run ``case``; skip, xfail or fail the test according to how it ended.
+
+        A case whose dataset cannot be found is skipped. A framework that fails,
+        times out, exceeds the memory limit or crashes gives ``xfail`` with the
+        reason, or a failure with ``--automl-strict``. Invalid input fails the test.
+        """
+        plugin = self.plugin
+        node = self.request.node
+        try:
+            session = plugin.session()
+            dataset = session.dataset(case.dataset)
+        except DatasetNotAvailableError as error:
+            pytest.skip(str(error))
+        except (DatasetError, UnknownDatasetError) as error:
+            pytest.fail(str(error), pytrace=False)
+
+        previous = session.store.cases.get(case.id)
+        if plugin.config.option.automl_resume and previous is not None and previous.complete:
+            folds = session.folds(dataset)
+            same = (
+                previous.fold_hash == folds.fold_hash
+                and previous.dataset_sha256 == dataset.sha256
+                and previous.params == dict(case.setting.params)
+            )
+            if same:
+                pytest.skip(f"{case.id} is already complete in {session.store.path} (--automl-resume)")
+
+        memory = _marker_value(node, "automl_memory_limit")
+        try:
+            memory_bytes = parse_size(memory) if memory is not None else None
+        except ValueError as error:
+            pytest.fail(f"automl_memory_limit marker on {node.nodeid}: {error}", pytrace=False)
+
+        result = session.run_case(
+            case,
+            time_limit_seconds=_marker_value(node, "automl_time_limit"),
+            memory_limit_bytes=memory_bytes,
+        )
+        plugin._ran.append(result)
+        node.user_properties.append(("automl_case", result.id))
+        node.user_properties.append(("automl_status", result.status))
+
+        if result.status == "ok":
+            return result
+        reason = f"{result.status}: {result.error}"
+        if plugin.config.option.automl_strict:
+            pytest.fail(reason, pytrace=False)
+        pytest.xfail(reason)
+
+
+def _case_of(item) -> Case | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    for value in callspec.params.values():
+        if isinstance(value, Case):
+            return value
+    return None
+
+
+def _marker_value(item, name: str):
+    marker = item.get_closest_marker(name)
+    if marker is None:
+        return None
+    if not marker.args:
+        raise pytest.UsageError(f"marker {name} on {item.nodeid} needs a value")
+    return marker.args[0]
+
+
+def _summary_line(case: CaseResult) -> str:
+    aucs = [fold.auc for fold in case.folds if fold.auc is not None]
+    auc = f"ROC AUC {sum(aucs) / len(aucs):.4f} over {len(aucs)} fold(s)" if aucs else "no ROC AUC"
+    wall = f"{case.wall_seconds:.1f} s" if case.wall_seconds is not None else "n/a"
+    line = f"{case.id}: {case.status}, {auc}, {wall}, peak RSS {format_size(case.peak_rss_bytes)}"
+    if case.status != "ok" and case.error:
+        line += f" ({case.error.splitlines()[0][:200]})"
+    return line

@@ -1,0 +1,1 @@
+"""Result storage and report rendering: one module per output format."""

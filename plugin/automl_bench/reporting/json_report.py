@@ -1,0 +1,81 @@
+"""results.json: the run manifest and every case, rewritten atomically after each change."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ..results import CaseResult
+
+SCHEMA_VERSION = 1
+RESULTS_FILE = "results.json"
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A reader, or a run killed mid-write, sees either the old file or the new
+    one, never a partial file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(data, handle, indent=1, allow_nan=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_results(path: Path) -> dict:
+    """Read a results.json file (or the one in a report folder).
+
+    Raises
+    ------
+    ValueError
+        If the file is not valid JSON or has an unknown ``schema_version``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as error:
+        raise ValueError(f"{path}: not a valid results file ({error})") from None
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(
+            f"{path}: schema_version {data.get('schema_version')!r} is not supported; "
+            f"this version reads {SCHEMA_VERSION}"
+        )
+    return data
+
+
+class ResultsStore:
+    """The cases of one run, kept in memory and written to ``path`` after every change."""
+
+    def __init__(self, path: Path, run: dict, cases: list[CaseResult] | None = None):
+        self.path = Path(path)
+        self.run = run
+        self.cases: dict[str, CaseResult] = {case.id: case for case in cases or ()}
+
+    def record(self, case: CaseResult) -> None:
+        """Add or replace ``case`` and rewrite the file."""
+        self.cases[case.id] = case
+        if case.framework_versions:
+            self.run.setdefault("framework_versions", {})[case.framework] = case.framework_versions
+        self.write()
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "run": self.run,
+            "cases": [case.to_dict() for case in self.cases.values()],
+        }
+
+    def write(self) -> None:
+        write_json_atomically(self.path, self.to_dict())
