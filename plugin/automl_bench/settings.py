@@ -60,7 +60,7 @@ AUTOKERAS_SETTINGS = (
     Setting(
         "autokeras",
         "smoke",
-        {"model": "classifier", "max_trials": 1, "epochs": 2},
+        {"model": "classifier", "max_trials": 1, "epochs": 10},
         "max_trials=1, fit(epochs=2): a quick check for tests and CI",
         time_limit=900,
         marks=("smoke",),
