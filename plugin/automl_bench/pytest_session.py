@@ -44,6 +44,28 @@ def _parse_pythons(values: list[str]) -> dict:
     return pythons
 
 
+def _warn_if_memory_oversubscribed(config: pytest.Config, memory_limit: int) -> None:
+    """Warn when xdist workers times the memory limit exceed the memory available now."""
+    import psutil
+
+    workers = getattr(config.option, "numprocesses", None)
+    if workers == "auto" or workers == "logical":
+        workers = os.cpu_count() or 1
+    if not workers or int(workers) < 2:
+        return
+    available = psutil.virtual_memory().available
+    if int(workers) * memory_limit > available:
+        config.issue_config_time_warning(
+            pytest.PytestWarning(
+                f"{workers} xdist workers × --automl-memory-limit {format_size(memory_limit)} = "
+                f"{format_size(int(workers) * memory_limit)}, more than the "
+                f"{format_size(available)} available; cases may be killed by the kernel's "
+                "OOM killer before the memory guard stops them. Use fewer workers or a lower limit."
+            ),
+            stacklevel=2,
+        )
+
+
 def _xdist_worker_count() -> int:
     try:
         return max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
@@ -89,6 +111,8 @@ class AutoMLBenchPlugin:
         self.run_id = getattr(config, "workerinput", {}).get("automl_run_id") or uuid.uuid4().hex
         self._session: BenchSession | None = None
         self._ran: list[CaseResult] = []
+        if self.worker_id is None and memory_limit is not None:
+            _warn_if_memory_oversubscribed(config, memory_limit)
 
     # -- setup -------------------------------------------------------------
 

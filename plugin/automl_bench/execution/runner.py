@@ -8,6 +8,7 @@ each fold, so a child that dies in fold 4 still leaves folds 1 to 3.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -162,8 +163,11 @@ class ChildProcess:
             self._supervise(process, messages, started, deadline)
         except BaseException as error:
             stop_tree(process.pid, grace_seconds=1.0)
-            self.outcome.status = "interrupted"
-            self.outcome.error = f"interrupted by {type(error).__name__}: {error}".strip(": ")
+            self.outcome.status = _interruption_status(error)
+            self.outcome.error = (
+                f"parent interrupted {self._current_fold()} by {type(error).__name__}: {error}"
+            ).strip(": ")
+            logger.warning("case %s %s", self.case_id, self.outcome.error)
             raise
         finally:
             _LIVE_CHILDREN.discard(process.pid)
@@ -203,6 +207,7 @@ class ChildProcess:
                     "kind": "memory",
                     "limit_bytes": limit,
                     "observed_rss_bytes": rss,
+                    "detected_monotonic": detected,
                     "stop_seconds": time.monotonic() - detected,
                 }
                 outcome.error = (
@@ -219,7 +224,7 @@ class ChildProcess:
                 outcome.guard = {
                     "kind": "time",
                     "limit_seconds": self.limits.time_limit_seconds,
-                    "stop_seconds": time.monotonic() - deadline,
+                    "stop_seconds_after_budget": time.monotonic() - deadline,
                 }
                 outcome.error = (
                     f"time budget of {self.limits.time_limit_seconds:g} s ran out "
@@ -306,6 +311,17 @@ class ChildProcess:
             )
         if outcome.status == "crashed":
             logger.warning("case %s crashed: %s", self.case_id, outcome.error)
+
+
+def _interruption_status(error: BaseException) -> str:
+    # pytest-timeout fails the test with a message that starts with "Timeout";
+    # that is the outer time limit firing, so the case timed out.
+    if type(error).__name__ == "Failed" and str(error).startswith("Timeout"):
+        return "timeout"
+    return "interrupted"
+
+
+atexit.register(stop_live_children)
 
 
 def _read_lines(fd: int, messages: queue.Queue) -> None:

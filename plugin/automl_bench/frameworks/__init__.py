@@ -11,6 +11,7 @@ import importlib
 # Framework name -> "module:class" of its adapter.
 ADAPTERS = {
     "autokeras": "automl_bench.frameworks.autokeras_adapter:AutoKerasAdapter",
+    "probe": "automl_bench.frameworks.probe_adapter:ProbeAdapter",
 }
 
 
