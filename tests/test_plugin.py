@@ -250,3 +250,48 @@ def pytest_collection_finish(session):
 
     result.stdout.fnmatch_lines(["*test_autokeras[[]credit-g-smoke[]]*", "* tests collected*"])
     assert (pytester.path / "framework-modules.txt").read_text() == "none"
+
+
+def test_folds_recorded_by_pytest_benchmark(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+    storage = tmp_path / "benchmarks"
+
+    result = pytester.runpytest_subprocess(
+        *base_args(shared_datasets, tmp_path),
+        f"--benchmark-json={tmp_path / 'benchmark.json'}",
+        f"--benchmark-storage=file://{storage}",
+        "--benchmark-save=probe",
+    )
+
+    result.assert_outcomes(passed=2)
+    benchmarks = json.loads((tmp_path / "benchmark.json").read_text())["benchmarks"]
+    by_case = {entry["extra_info"]["case"]: entry for entry in benchmarks}
+    assert sorted(by_case) == ["probe/credit-g/first", "probe/kc1/second"]
+    entry = by_case["probe/credit-g/first"]
+    assert entry["stats"]["rounds"] == 5
+    assert len(entry["extra_info"]["auc"]) == 5
+    cases = read_cases(pytester.path / "reports")
+    fit_seconds = [fold["fit_seconds"] for fold in cases["probe/credit-g/first"]["folds"]]
+    assert entry["stats"]["max"] == pytest.approx(max(fit_seconds))
+
+    compare = subprocess.run(
+        [Path(sys.executable).with_name("pytest-benchmark"), "--storage", f"file://{storage}", "compare"],
+        capture_output=True,
+        text=True,
+    )
+    assert compare.returncode == 0, compare.stderr
+    assert "test_probe[credit-g-first]" in compare.stdout
+
+
+def test_xdist_results_merged_without_benchmark(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+
+    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), "-n", "2")
+
+    result.assert_outcomes(passed=2)
+    report_dir = pytester.path / "reports"
+    cases = read_cases(report_dir)
+    assert sorted(cases) == ["probe/credit-g/first", "probe/kc1/second"]
+    assert all(len(case["folds"]) == 5 for case in cases.values())
+    assert all(fold["fit_seconds"] is not None for case in cases.values() for fold in case["folds"])
+    assert not (report_dir / ".workers").exists() or list((report_dir / ".workers").iterdir()) == []

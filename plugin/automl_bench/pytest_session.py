@@ -260,6 +260,7 @@ class CaseRunner:
             memory_limit_bytes=memory_bytes,
         )
         plugin._ran.append(result)
+        self._record_benchmark(result)
         node.user_properties.append(("automl_case", result.id))
         node.user_properties.append(("automl_status", result.status))
 
@@ -269,6 +270,40 @@ class CaseRunner:
         if plugin.config.option.automl_strict:
             pytest.fail(reason, pytrace=False)
         pytest.xfail(reason)
+
+
+    def _record_benchmark(self, result: CaseResult) -> None:
+        """Record the fit seconds of every scored fold as one pytest-benchmark round each.
+
+        pytest-benchmark turns itself off under xdist and with
+        ``--benchmark-disable``; the case's own timings in results.json do not
+        depend on it.
+        """
+        try:
+            benchmark = self.request.getfixturevalue("benchmark")
+        except pytest.FixtureLookupError:
+            return
+        scored = [fold for fold in result.folds if fold.status == "ok"]
+        if benchmark.disabled or not scored:
+            return
+
+        # NOTE: pytest-benchmark 5.x has no public call for recording durations
+        # measured elsewhere; _make_stats and Stats.update are its internals.
+        benchmark._mode = "automl-bench folds"
+        stats = benchmark._make_stats(1)
+        for fold in scored:
+            stats.update(fold.fit_seconds)
+        benchmark.extra_info.update(
+            {
+                "case": result.id,
+                "status": result.status,
+                "timing": "fit seconds per fold",
+                "folds": [fold.fold for fold in scored],
+                "auc": [fold.auc for fold in scored],
+                "predict_seconds": [fold.predict_seconds for fold in scored],
+                "peak_rss_bytes": [fold.peak_rss_bytes for fold in scored],
+            }
+        )
 
 
 def _case_of(item) -> Case | None:
