@@ -14,8 +14,8 @@ Parameters (``params``):
 - ``seconds``: how long ``sleep`` and ``spawn`` sleep (default 3600);
 - ``step_bytes`` and ``step_seconds``: how fast ``allocate`` grows (default
   50 MiB every 0.05 s, without end);
-- ``progress_file``: where ``allocate`` appends ``<bytes> <time.monotonic()>``
-  after each step and ``spawn`` writes the helper's pid;
+- ``progress_file``: where ``allocate`` appends ``<bytes after the step>
+  <time.monotonic()>`` as each step starts and ``spawn`` writes the helper's pid;
 - ``message``: the text of the exception for ``raise``.
 """
 
@@ -74,13 +74,15 @@ class ProbeAdapter(Adapter):
         pause = float(self.params.get("step_seconds", 0.05))
         progress = self.params.get("progress_file")
         while True:
+            # The line is written before the step, so the last line is an upper
+            # bound of what was allocated when the process was killed.
+            if progress:
+                with open(progress, "a") as handle:
+                    handle.write(f"{step * (len(self._blocks) + 1)} {time.monotonic()}\n")
             block = bytearray(step)
             # Touch every page so the memory is resident, not just reserved.
             block[::4096] = b"\x01" * len(range(0, step, 4096))
             self._blocks.append(block)
-            if progress:
-                with open(progress, "a") as handle:
-                    handle.write(f"{step * len(self._blocks)} {time.monotonic()}\n")
             time.sleep(pause)
 
     def _sleep(self) -> None:
