@@ -95,6 +95,28 @@ def pytest_addoption(parser):
         help="skip cases that results.json in the report folder already has complete",
     )
     group.addoption(
+        "--automl-baseline",
+        metavar="PATH",
+        default=None,
+        help="results.json (or a report folder) to compare every case with, fold by fold",
+    )
+    group.addoption(
+        "--automl-auc-tolerance",
+        metavar="DELTA",
+        type=float,
+        default=0.02,
+        help="with --automl-baseline, fail a case whose mean ROC AUC drops by more than DELTA "
+        "and the drop is significant (one-sided paired t-test, p < 0.05); default: 0.02",
+    )
+    group.addoption(
+        "--automl-time-tolerance",
+        metavar="RATIO",
+        type=float,
+        default=None,
+        help="with --automl-baseline, fail a case whose total fit time exceeds RATIO times the "
+        "baseline's; default: report the ratio only",
+    )
+    group.addoption(
         "--automl-strict",
         action="store_true",
         default=False,

@@ -15,6 +15,7 @@ from .datasets import DatasetError, DatasetNotAvailableError, DatasetSources, Un
 from .datasets.cache import DatasetCache, default_cache_dir
 from .execution.guards import format_size, parse_size
 from .execution.runner import stop_live_children
+from .regression import FoldMismatchError, compare_case, missing_cases
 from .reporting.json_report import RESULTS_FILE, ResultsStore, read_results
 from .results import CaseResult
 from .run_info import collect_run_info
@@ -111,10 +112,29 @@ class AutoMLBenchPlugin:
         self.run_id = getattr(config, "workerinput", {}).get("automl_run_id") or uuid.uuid4().hex
         self._session: BenchSession | None = None
         self._ran: list[CaseResult] = []
+        self.baseline = self._read_baseline(option.automl_baseline)
+        if option.automl_auc_tolerance < 0:
+            raise pytest.UsageError(f"--automl-auc-tolerance: {option.automl_auc_tolerance:g} is negative")
+        if option.automl_time_tolerance is not None and option.automl_time_tolerance <= 1:
+            raise pytest.UsageError(
+                f"--automl-time-tolerance: {option.automl_time_tolerance:g} is not a ratio above 1"
+            )
         if self.worker_id is None and memory_limit is not None:
             _warn_if_memory_oversubscribed(config, memory_limit)
 
     # -- setup -------------------------------------------------------------
+
+    @staticmethod
+    def _read_baseline(path: str | None) -> dict[str, CaseResult] | None:
+        if path is None:
+            return None
+        try:
+            data = read_results(Path(path))
+        except FileNotFoundError:
+            raise pytest.UsageError(f"--automl-baseline: {path} not found") from None
+        except ValueError as error:
+            raise pytest.UsageError(f"--automl-baseline: {error}") from None
+        return {case["id"]: CaseResult.from_dict(case) for case in data["cases"]}
 
     def _results_path(self) -> Path:
         if self.worker_id is None:
@@ -211,6 +231,22 @@ class AutoMLBenchPlugin:
         for case in ran.values():
             terminalreporter.line(_summary_line(case))
         terminalreporter.line(f"results: {self._session.store.path}")
+        if self.baseline is not None:
+            self._summarize_baseline(terminalreporter, ran)
+
+    def _summarize_baseline(self, terminalreporter, ran: dict) -> None:
+        terminalreporter.section("automl-bench baseline comparison")
+        for case in ran.values():
+            comparison = case.baseline_comparison
+            if comparison and comparison.get("verdict") != "unchanged":
+                terminalreporter.line(f"{comparison['verdict'].upper()} {comparison['message']}")
+        unchanged = sum(1 for case in ran.values() if case.baseline_comparison.get("verdict") == "unchanged")
+        terminalreporter.line(f"{unchanged} case(s) unchanged against {self.config.option.automl_baseline}")
+        only_current, only_baseline = missing_cases(ran, self.baseline)
+        if only_current:
+            terminalreporter.line(f"not in the baseline: {', '.join(only_current)}")
+        if only_baseline:
+            terminalreporter.line(f"in the baseline but not run: {', '.join(only_baseline)}")
 
 
 class CaseRunner:
@@ -265,12 +301,34 @@ class CaseRunner:
         node.user_properties.append(("automl_status", result.status))
 
         if result.status == "ok":
+            self._compare_with_baseline(result)
             return result
         reason = f"{result.status}: {result.error}"
         if plugin.config.option.automl_strict:
             pytest.fail(reason, pytrace=False)
         pytest.xfail(reason)
 
+
+    def _compare_with_baseline(self, result: CaseResult) -> None:
+        """Compare ``result`` with the baseline's case of the same id; fail on a regression."""
+        plugin = self.plugin
+        baseline = None if plugin.baseline is None else plugin.baseline.get(result.id)
+        if baseline is None:
+            return
+        option = plugin.config.option
+        try:
+            comparison = compare_case(
+                result, baseline, option.automl_auc_tolerance, option.automl_time_tolerance
+            )
+        except FoldMismatchError as error:
+            result.baseline_comparison = {"verdict": "not comparable", "message": str(error)}
+            plugin.session().store.record(result)
+            pytest.fail(str(error), pytrace=False)
+        result.baseline_comparison = comparison.to_dict()
+        plugin.session().store.record(result)
+        logger.info("case %s baseline comparison: %s", result.id, comparison.message)
+        if comparison.verdict in ("regressed", "slower"):
+            pytest.fail(comparison.message, pytrace=False)
 
     def _record_benchmark(self, result: CaseResult) -> None:
         """Record the fit seconds of every scored fold as one pytest-benchmark round each.

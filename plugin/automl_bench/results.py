@@ -58,6 +58,7 @@ class CaseResult:
     memory_limit_bytes: int | None = None
     cores: int | None = None
     guard: dict = field(default_factory=dict)
+    baseline_comparison: dict = field(default_factory=dict)
     traceback: str | None = None
     notes: list[str] = field(default_factory=list)
 

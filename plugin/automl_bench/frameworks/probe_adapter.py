@@ -4,12 +4,15 @@ The ``probe`` framework fits no model. Its ``behavior`` parameter makes the
 child do what real frameworks sometimes do: allocate memory without bound,
 sleep past the budget, abort, raise, exit without a result, or leave a helper
 process behind. ``fold`` limits the behavior to one fold; the other folds
-return seeded random probabilities (ROC AUC near 0.5) at once.
+return seeded random probabilities (ROC AUC near 0.5) at once. The ``model``
+behavior fits a real logistic regression instead, and with
+``shuffle_probabilities`` it returns that model's probabilities in a seeded
+random order: a deliberately degraded model for regression checks.
 
 Parameters (``params``):
 
-- ``behavior``: ``ok``, ``allocate``, ``sleep``, ``abort``, ``raise``, ``exit``
-  or ``spawn``;
+- ``behavior``: ``ok``, ``model``, ``allocate``, ``sleep``, ``abort``, ``raise``,
+  ``exit`` or ``spawn``;
 - ``fold``: the only fold that misbehaves (default: every fold);
 - ``seconds``: how long ``sleep`` and ``spawn`` sleep (default 3600);
 - ``step_bytes`` and ``step_seconds``: how fast ``allocate`` grows (default
@@ -30,7 +33,7 @@ import numpy as np
 
 from .base import Adapter, FitInfo, FoldContext
 
-BEHAVIORS = ("ok", "allocate", "sleep", "abort", "raise", "exit", "spawn")
+BEHAVIORS = ("ok", "model", "allocate", "sleep", "abort", "raise", "exit", "spawn")
 
 
 class ProbeError(RuntimeError):
@@ -49,6 +52,8 @@ class ProbeAdapter(Adapter):
             raise ValueError(f"unknown probe behavior {behavior!r}; use one of {', '.join(BEHAVIORS)}")
         self.behavior = behavior
         self._blocks: list[bytearray] = []
+        self._model = None
+        self._columns = None
 
     @staticmethod
     def versions() -> dict:
@@ -59,12 +64,40 @@ class ProbeAdapter(Adapter):
         return fold is None or fold == context.fold
 
     def fit(self, features, labels, context: FoldContext) -> FitInfo:
+        if self.behavior == "model":
+            return self._fit_model(features, labels, context)
         if self._active(context):
             getattr(self, f"_{self.behavior}")()
         return FitInfo(models_count=0, details={"behavior": self.behavior})
 
     def predict_proba(self, features, context: FoldContext):
-        return np.random.default_rng(context.seed).random(len(features))
+        rng = np.random.default_rng(context.seed)
+        if self._model is None:
+            return rng.random(len(features))
+        encoded = self._encode(features)
+        position = list(self._model.classes_).index(context.positive_class)
+        probabilities = self._model.predict_proba(encoded)[:, position]
+        if self.params.get("shuffle_probabilities"):
+            probabilities = rng.permutation(probabilities)
+        return probabilities
+
+    def _encode(self, features):
+        import pandas as pd
+
+        encoded = pd.get_dummies(features, dtype="float64").fillna(0.0)
+        if self._columns is None:
+            self._columns = list(encoded.columns)
+        return encoded.reindex(columns=self._columns, fill_value=0.0).to_numpy()
+
+    def _fit_model(self, features, labels, context: FoldContext) -> FitInfo:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        self._columns = None
+        self._model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        self._model.fit(self._encode(features), np.asarray(labels, dtype=str))
+        return FitInfo(models_count=1, details={"behavior": "model"})
 
     def _ok(self) -> None:
         pass
