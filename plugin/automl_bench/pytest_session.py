@@ -112,6 +112,7 @@ class AutoMLBenchPlugin:
         self.run_id = getattr(config, "workerinput", {}).get("automl_run_id") or uuid.uuid4().hex
         self._session: BenchSession | None = None
         self._ran: list[CaseResult] = []
+        self._report_paths: dict[str, Path] = {}
         self.baseline = self._read_baseline(option.automl_baseline)
         if option.automl_auc_tolerance < 0:
             raise pytest.UsageError(f"--automl-auc-tolerance: {option.automl_auc_tolerance:g} is negative")
@@ -198,6 +199,19 @@ class AutoMLBenchPlugin:
         stop_live_children()
         if self.worker_id is None:
             self._merge_worker_results()
+            self._write_reports()
+
+    def _write_reports(self) -> None:
+        if self._session is None:
+            return
+        from .reporting.writer import write_reports
+
+        try:
+            written = write_reports(self._session.store.to_dict(), self.report_dir)
+        except (ValueError, ImportError, OSError) as error:
+            logger.warning("report.html and results.csv not written: %s", error)
+            return
+        self._report_paths = written
 
     def _merge_worker_results(self) -> None:
         folder = self.report_dir / WORKER_FOLDER / self.run_id
@@ -231,6 +245,8 @@ class AutoMLBenchPlugin:
         for case in ran.values():
             terminalreporter.line(_summary_line(case))
         terminalreporter.line(f"results: {self._session.store.path}")
+        for path in self._report_paths.values():
+            terminalreporter.line(f"report: {path}")
         if self.baseline is not None:
             self._summarize_baseline(terminalreporter, ran)
 

@@ -26,6 +26,8 @@ def write_json_atomically(path: Path, data: dict) -> None:
             json.dump(data, handle, indent=1, allow_nan=False)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates the file readable by its owner only.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
