@@ -88,6 +88,8 @@ class AutoMLBenchPlugin:
             raise pytest.UsageError(
                 f"--automl-time-limit: {option.automl_time_limit:g} is not a positive number of seconds"
             )
+        if option.automl_seed < 0:
+            raise pytest.UsageError(f"--automl-seed: {option.automl_seed} is negative; use 0 or more")
         if option.automl_folds < 2:
             raise pytest.UsageError(f"--automl-folds: {option.automl_folds} is below 2")
         if option.automl_cores is not None and option.automl_cores < 1:

@@ -172,15 +172,8 @@ def _validate(info: DatasetInfo, frame: pd.DataFrame, target: str, origin: str) 
     if target not in frame.columns:
         raise DatasetError(
             f"dataset {info.name!r}: target column {target!r} not found in {origin}; "
-            f"columns are {', '.join(map(str, frame.columns[:20]))}"
-            f"{' ...' if len(frame.columns) > 20 else ''}"
-        )
-
-    if frame.shape != (info.rows, info.columns):
-        raise DatasetError(
-            f"dataset {info.name!r}: {origin} has {frame.shape[0]} rows and "
-            f"{frame.shape[1]} columns, but OpenML dataset {info.dataset_id} has "
-            f"{info.rows} rows and {info.columns} columns; use OpenML's file for this dataset"
+            f"columns are {', '.join(map(str, frame.columns[:50]))}"
+            f"{' ...' if len(frame.columns) > 50 else ''}"
         )
 
     counts = frame[target].value_counts(dropna=True)
@@ -190,6 +183,13 @@ def _validate(info: DatasetInfo, frame: pd.DataFrame, target: str, origin: str) 
             f"dataset {info.name!r}: target column {target!r} in {origin} has "
             f"{len(present)} class(es) ({', '.join(present) or 'none'}); "
             "binary classification needs exactly two"
+        )
+
+    if frame.shape != (info.rows, info.columns):
+        raise DatasetError(
+            f"dataset {info.name!r}: {origin} has {frame.shape[0]} rows and "
+            f"{frame.shape[1]} columns, but OpenML dataset {info.dataset_id} has "
+            f"{info.rows} rows and {info.columns} columns; use OpenML's file for this dataset"
         )
 
 

@@ -35,10 +35,14 @@ def download_dataset_file(info: DatasetInfo) -> Path:
             download_qualities=False,
             download_features_meta_data=False,
         )
-    except (openml.exceptions.PyOpenMLError, requests.RequestException, OSError) as error:
+    # openml-python 0.15.1 raises KeyError for a response that is well-formed
+    # XML but not OpenML's, such as a proxy's HTML error page.
+    except (openml.exceptions.PyOpenMLError, requests.RequestException, OSError, KeyError) as error:
+        # openml-python's messages contain the response body over several lines.
+        detail = " ".join(str(error).split())
         raise DatasetNotAvailableError(
             f"dataset {info.name!r} (OpenML id {info.dataset_id}) could not be downloaded "
-            f"from {openml.config.server}: {type(error).__name__}: {error}"
+            f"from {openml.config.server}: {type(error).__name__}: {detail}"
         ) from None
 
     data_file = dataset.parquet_file or dataset.data_file
