@@ -300,3 +300,23 @@ def test_xdist_results_merged_without_benchmark(pytester, shared_datasets, tmp_p
     html = (report_dir / "report.html").read_text()
     assert "credit-g" in html
     assert "kc1" in html
+
+
+def test_missing_environment_skips_case(pytester, shared_datasets, tmp_path):
+    pytester.makepyfile(
+        test_flaml="""
+from automl_bench.cases import Case
+from automl_bench.settings import get_setting
+
+
+def test_flaml(automl):
+    automl.run(Case("credit-g", get_setting("flaml", "quick")))
+"""
+    )
+
+    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), "-rs")
+
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(
+        ["*no environment for framework 'flaml': *.tox/flaml/bin/python not found; create it in * with `tox run -e flaml --notest`*"]
+    )

@@ -127,7 +127,9 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     """Register the markers and, unless this is a bare --help, the benchmark session plugin."""
-    config.addinivalue_line("markers", "smoke: quick setting for tests and CI")
+    config.addinivalue_line("markers", "smoke: the AutoKeras setting for tests and CI")
+    config.addinivalue_line("markers", "quick: a peer framework's short setting for tests")
+    config.addinivalue_line("markers", "baseline: a scikit-learn baseline, fast enough for every CI run")
     config.addinivalue_line(
         "markers", "automl_time_limit(seconds): time budget of this case, overriding the options"
     )

@@ -13,6 +13,7 @@ import pytest
 from .cases import Case
 from .datasets import DatasetError, DatasetNotAvailableError, DatasetSources, UnknownDatasetError
 from .datasets.cache import DatasetCache, default_cache_dir
+from .environments import find_pythons, has_tox_environment, missing_message
 from .execution.guards import format_size, parse_size
 from .execution.runner import stop_live_children
 from .regression import FoldMismatchError, compare_case, missing_cases
@@ -41,7 +42,9 @@ def _parse_pythons(values: list[str]) -> dict:
             )
         if not Path(path).is_file():
             raise pytest.UsageError(f"--automl-python {value!r}: no interpreter at {path}")
-        pythons[framework] = path
+        # The child starts in the case's working folder, so the path must be
+        # absolute. resolve() would follow a venv's python symlink out of the venv.
+        pythons[framework] = os.path.abspath(path)
     return pythons
 
 
@@ -107,7 +110,7 @@ class AutoMLBenchPlugin:
             time_limit_seconds=option.automl_time_limit,
             memory_limit_bytes=memory_limit,
             keep_models=option.automl_keep_models,
-            pythons=_parse_pythons(option.automl_python),
+            pythons={**find_pythons(Path(config.rootpath)), **_parse_pythons(option.automl_python)},
         )
         self.report_dir = Path(config.rootpath, option.automl_report_dir)
         self.worker_id = getattr(config, "workerinput", {}).get("workerid")
@@ -290,6 +293,9 @@ class CaseRunner:
             pytest.skip(str(error))
         except (DatasetError, UnknownDatasetError) as error:
             pytest.fail(str(error), pytrace=False)
+
+        if has_tox_environment(case.framework) and case.framework not in session.config.pythons:
+            pytest.skip(missing_message(case.framework, Path(plugin.config.rootpath)))
 
         previous = session.store.cases.get(case.id)
         if plugin.config.option.automl_resume and previous is not None and previous.complete:

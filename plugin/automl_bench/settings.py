@@ -63,7 +63,7 @@ AUTOKERAS_SETTINGS = (
         "autokeras",
         "smoke",
         {"model": "classifier", "max_trials": 1, "epochs": 10},
-        "max_trials=1, fit(epochs=2): a quick check for tests and CI",
+        "max_trials=1, fit(epochs=10): a quick check for tests and CI",
         time_limit=900,
         marks=("smoke",),
     ),
@@ -99,8 +99,8 @@ def get_setting(framework: str, name: str) -> Setting:
     )
 
 
-# scikit-learn baselines. Each fits in seconds, so every one is also a smoke
-# setting that CI can run.
+# scikit-learn baselines. Each fits in seconds, so CI runs all of them: they
+# carry the ``baseline`` marker.
 SKLEARN_SETTINGS = (
     Setting(
         "sklearn",
@@ -108,7 +108,7 @@ SKLEARN_SETTINGS = (
         {"model": "constant"},
         "DummyClassifier(strategy='prior'): the class prior for every row, ROC AUC 0.5",
         time_limit=600,
-        marks=("smoke",),
+        marks=("baseline",),
     ),
     Setting(
         "sklearn",
@@ -116,7 +116,7 @@ SKLEARN_SETTINGS = (
         {"model": "random-forest", "n_estimators": 500},
         "RandomForestClassifier(n_estimators=500) on ordinal-coded categories",
         time_limit=600,
-        marks=("smoke",),
+        marks=("baseline",),
     ),
     Setting(
         "sklearn",
@@ -125,7 +125,7 @@ SKLEARN_SETTINGS = (
         "HistGradientBoostingClassifier with native categorical splits "
         "(columns of up to 255 categories) and its default early stopping",
         time_limit=600,
-        marks=("smoke",),
+        marks=("baseline",),
     ),
     Setting(
         "sklearn",
@@ -133,7 +133,7 @@ SKLEARN_SETTINGS = (
         {"model": "logistic-regression"},
         "LogisticRegression(max_iter=1000) after one-hot encoding and standard scaling",
         time_limit=600,
-        marks=("smoke",),
+        marks=("baseline",),
     ),
 )
 
@@ -158,11 +158,11 @@ FLAML_SETTINGS = (
     ),
     Setting(
         "flaml",
-        "smoke",
+        "quick",
         {"time_budget": 10},
         "AutoML.fit(metric='roc_auc', time_budget=10) per fold: a quick check for tests and CI",
         time_limit=300,
-        marks=("smoke",),
+        marks=("quick",),
     ),
 )
 
@@ -188,11 +188,11 @@ AUTOGLUON_SETTINGS = (
     ),
     Setting(
         "autogluon",
-        "smoke",
+        "quick",
         {"presets": "medium_quality", "time_limit": 30},
         "fit(presets='medium_quality', time_limit=30) per fold: a quick check for tests and CI",
         time_limit=600,
-        marks=("smoke",),
+        marks=("quick",),
     ),
 )
 
@@ -211,11 +211,11 @@ AUTOSKLEARN_SETTINGS = (
     ),
     Setting(
         "autosklearn",
-        "smoke",
+        "quick",
         {"time_left_for_this_task": 30, "per_run_time_limit": 10},
         "time_left_for_this_task=30, per_run_time_limit=10 per fold: a quick check for tests and CI",
         time_limit=600,
-        marks=("smoke",),
+        marks=("quick",),
     ),
 )
 
@@ -233,11 +233,11 @@ TPOT_SETTINGS = (
     ),
     Setting(
         "tpot",
-        "smoke",
+        "quick",
         {"max_time_mins": 0.5, "max_eval_time_mins": 0.25, "cv": 5, "search_space": "linear"},
         "max_time_mins=0.5, max_eval_time_mins=0.25, cv=5 per fold: a quick check for tests and CI",
         time_limit=600,
-        marks=("smoke",),
+        marks=("quick",),
     ),
 )
 
@@ -245,8 +245,8 @@ SETTINGS["tpot"] = TPOT_SETTINGS
 
 
 # Auto-PyTorch settings. ``total_walltime_limit`` is the search time per fold in
-# seconds. Auto-PyTorch overruns it (a 60 s search took 85 to 138 s per credit-g
-# fold on 2 cores), so the case budget leaves room.
+# seconds. Auto-PyTorch overruns it (a 60 s search took 70 to 138 s per credit-g
+# fold on 2 cores, depending on load), so the case budget leaves room.
 AUTOPYTORCH_SETTINGS = (
     Setting(
         "autopytorch",
@@ -257,11 +257,11 @@ AUTOPYTORCH_SETTINGS = (
     ),
     Setting(
         "autopytorch",
-        "smoke",
+        "quick",
         {"total_walltime_limit": 60, "func_eval_time_limit_secs": 20},
         "total_walltime_limit=60, func_eval_time_limit_secs=20 per fold: a quick check for tests and CI",
         time_limit=1200,
-        marks=("smoke",),
+        marks=("quick",),
     ),
 )
 
@@ -270,4 +270,9 @@ SETTINGS["autopytorch"] = AUTOPYTORCH_SETTINGS
 
 # AutoKeras 1.1 runs the AutoKeras table's settings unchanged, in its own
 # environment (framework "autokeras1").
-SETTINGS["autokeras1"] = tuple(replace(setting, framework="autokeras1") for setting in AUTOKERAS_SETTINGS)
+SETTINGS["autokeras1"] = tuple(
+    replace(setting, framework="autokeras1", name="quick", marks=("quick",))
+    if setting.name == "smoke"
+    else replace(setting, framework="autokeras1")
+    for setting in AUTOKERAS_SETTINGS
+)

@@ -11,6 +11,13 @@ import importlib
 # Framework name -> "module:class" of its adapter.
 ADAPTERS = {
     "autokeras": "automl_bench.frameworks.autokeras_adapter:AutoKerasAdapter",
+    "sklearn": "automl_bench.frameworks.sklearn_adapter:SklearnAdapter",
+    "flaml": "automl_bench.frameworks.flaml_adapter:FlamlAdapter",
+    "autogluon": "automl_bench.frameworks.autogluon_adapter:AutoGluonAdapter",
+    "tpot": "automl_bench.frameworks.tpot_adapter:TpotAdapter",
+    "autosklearn": "automl_bench.frameworks.autosklearn_adapter:AutoSklearnAdapter",
+    "autopytorch": "automl_bench.frameworks.autopytorch_adapter:AutoPyTorchAdapter",
+    "autokeras1": "automl_bench.frameworks.autokeras1_adapter:AutoKeras1Adapter",
     "probe": "automl_bench.frameworks.probe_adapter:ProbeAdapter",
 }
 

@@ -1,0 +1,10 @@
+"""Auto-PyTorch on the OpenML study 218 datasets: one case per dataset × setting."""
+
+import pytest
+
+from automl_bench.plugin import case_params
+
+
+@pytest.mark.parametrize("case", case_params("autopytorch"))
+def test_autopytorch(case, automl):
+    automl.run(case)

@@ -1,0 +1,10 @@
+"""auto-sklearn on the OpenML study 218 datasets: one case per dataset × setting."""
+
+import pytest
+
+from automl_bench.plugin import case_params
+
+
+@pytest.mark.parametrize("case", case_params("autosklearn"))
+def test_autosklearn(case, automl):
+    automl.run(case)
