@@ -153,3 +153,16 @@ def test_no_child_left_after_cases(session):
 
     children = psutil.Process(os.getpid()).children(recursive=True)
     assert [child for child in children if child.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_unstartable_interpreter_is_crash(tmp_path, offline_sources):
+    not_a_program = tmp_path / "python"
+    not_a_program.write_text("not an interpreter\n")
+    store = ResultsStore(tmp_path / "report" / "results.json", run={})
+    config = BenchConfig(sources=offline_sources, pythons={"probe": str(not_a_program)}, work_root=tmp_path)
+
+    result = BenchSession(config, store).run_case(probe_case("ok"))
+
+    assert result.status == "crashed"
+    assert f"could not start the child with {not_a_program}" in result.error
+    assert read_results(store.path)["cases"][0]["status"] == "crashed"

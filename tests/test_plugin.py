@@ -320,3 +320,16 @@ def test_flaml(automl):
     result.stdout.fnmatch_lines(
         ["*no environment for framework 'flaml': *.tox/flaml/bin/python not found; create it in * with `tox run -e flaml --notest`*"]
     )
+
+
+def test_resume_under_xdist_skips_complete(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+    args = base_args(shared_datasets, tmp_path)
+    pytester.runpytest_subprocess(*args).assert_outcomes(passed=2)
+
+    result = pytester.runpytest_subprocess(*args, "-n", "2", "--automl-resume")
+
+    result.assert_outcomes(skipped=2)
+    cases = read_cases(pytester.path / "reports")
+    assert sorted(cases) == ["probe/credit-g/first", "probe/kc1/second"]
+    assert all(case["status"] == "ok" for case in cases.values())

@@ -118,6 +118,7 @@ class AutoMLBenchPlugin:
         self._session: BenchSession | None = None
         self._ran: list[CaseResult] = []
         self._report_paths: dict[str, Path] = {}
+        self._previous: dict[str, CaseResult] | None = None
         self.baseline = self._read_baseline(option.automl_baseline)
         if option.automl_auc_tolerance < 0:
             raise pytest.UsageError(f"--automl-auc-tolerance: {option.automl_auc_tolerance:g} is negative")
@@ -147,15 +148,18 @@ class AutoMLBenchPlugin:
             return self.report_dir / RESULTS_FILE
         return self.report_dir / WORKER_FOLDER / self.run_id / f"{self.worker_id}.json"
 
-    def _previous_cases(self) -> list[CaseResult]:
-        path = self.report_dir / RESULTS_FILE
-        if not (self.config.option.automl_resume and path.is_file()):
-            return []
-        try:
-            data = read_results(path)
-        except ValueError as error:
-            raise pytest.UsageError(f"--automl-resume: {error}") from None
-        return [CaseResult.from_dict(case) for case in data["cases"]]
+    def previous_cases(self) -> dict[str, CaseResult]:
+        """Return the cases of the report folder's results.json with --automl-resume, else none."""
+        if self._previous is None:
+            self._previous = {}
+            path = self.report_dir / RESULTS_FILE
+            if self.config.option.automl_resume and path.is_file():
+                try:
+                    data = read_results(path)
+                except ValueError as error:
+                    raise pytest.UsageError(f"--automl-resume: {error}") from None
+                self._previous = {case["id"]: CaseResult.from_dict(case) for case in data["cases"]}
+        return self._previous
 
     def session(self) -> BenchSession:
         """Return the benchmark session, creating the results store on first use."""
@@ -166,7 +170,9 @@ class AutoMLBenchPlugin:
             )
             run["run_id"] = self.run_id
             path = self._results_path()
-            previous = self._previous_cases() if self.worker_id is None else []
+            # Workers write only their own cases; the controller keeps the
+            # previous ones when resuming and merges the workers' into them.
+            previous = list(self.previous_cases().values()) if self.worker_id is None else []
             if self.worker_id is None and path.is_file() and not previous:
                 path.replace(path.with_name("results.previous.json"))
                 logger.info("moved the previous %s to results.previous.json", path)
@@ -297,8 +303,8 @@ class CaseRunner:
         if has_tox_environment(case.framework) and case.framework not in session.config.pythons:
             pytest.skip(missing_message(case.framework, Path(plugin.config.rootpath)))
 
-        previous = session.store.cases.get(case.id)
-        if plugin.config.option.automl_resume and previous is not None and previous.complete:
+        previous = plugin.previous_cases().get(case.id)
+        if previous is not None and previous.complete:
             folds = session.folds(dataset)
             same = (
                 previous.fold_hash == folds.fold_hash

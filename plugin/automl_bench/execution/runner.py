@@ -142,18 +142,26 @@ class ChildProcess:
 
         read_fd, write_fd = os.pipe()
         package_parent = Path(__file__).resolve().parents[2]
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [self.python, "-m", "automl_bench.execution.child", str(spec_path), str(write_fd)],
-                pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=child_environment(self.cores, package_parent),
-                start_new_session=True,
-                cwd=self.workdir,
-            )
-        os.close(write_fd)
+        try:
+            with open(log_path, "wb") as log:
+                process = subprocess.Popen(
+                    [self.python, "-m", "automl_bench.execution.child", str(spec_path), str(write_fd)],
+                    pass_fds=(write_fd,),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=child_environment(self.cores, package_parent),
+                    start_new_session=True,
+                    cwd=self.workdir,
+                )
+        except OSError as error:
+            os.close(read_fd)
+            self.outcome.status = "crashed"
+            self.outcome.error = f"could not start the child with {self.python}: {error}"
+            logger.error("case %s: %s", self.case_id, self.outcome.error)
+            return self.outcome
+        finally:
+            os.close(write_fd)
         _LIVE_CHILDREN.add(process.pid)
         messages: queue.Queue = queue.Queue()
         reader = threading.Thread(target=_read_lines, args=(read_fd, messages), daemon=True)
