@@ -76,6 +76,16 @@ def test_slower_fit_past_tolerance():
     assert compare_case(current, baseline, 0.02, time_tolerance=3.0).verdict == "unchanged"
 
 
+def test_tiny_fit_times_not_judged():
+    baseline = case_with([0.8] * 5, fit_seconds=[0.001] * 5)
+    current = case_with([0.8] * 5, fit_seconds=[0.01] * 5)
+
+    comparison = compare_case(current, baseline, 0.02, time_tolerance=1.5)
+
+    assert comparison.time_ratio == pytest.approx(10.0)
+    assert comparison.verdict == "unchanged"
+
+
 def test_different_folds_refused():
     with pytest.raises(FoldMismatchError, match="folds differ from the baseline's"):
         compare_case(case_with([0.8] * 5, fold_hash="a"), case_with([0.8] * 5, fold_hash="b"), 0.02)

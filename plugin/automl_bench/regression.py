@@ -18,6 +18,10 @@ from .results import CaseResult
 # One-sided significance level of the paired t-test.
 ALPHA = 0.05
 
+# Below this total baseline fit time, timer resolution and start-up jitter
+# dominate the ratio, so the time tolerance is not applied.
+MIN_TIMED_FIT_SECONDS = 1.0
+
 
 class FoldMismatchError(ValueError):
     """Raised when a case's folds differ from the baseline's, so AUCs are not comparable."""
@@ -134,7 +138,8 @@ def compare_case(
     ratio = comparison.time_ratio
     if ratio is not None:
         comparison.message += f"; fit time ratio {ratio:.2f}"
-        if time_tolerance is not None and ratio > time_tolerance and comparison.verdict != "regressed":
+        timed = sum(fit_theirs) >= MIN_TIMED_FIT_SECONDS
+        if time_tolerance is not None and timed and ratio > time_tolerance and comparison.verdict != "regressed":
             comparison.verdict = "slower"
             comparison.message += f" exceeds the tolerance {time_tolerance:g}"
     return comparison
