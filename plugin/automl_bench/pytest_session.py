@@ -338,7 +338,6 @@ class CaseRunner:
             pytest.fail(reason, pytrace=False)
         pytest.xfail(reason)
 
-
     def _compare_with_baseline(self, result: CaseResult) -> None:
         """Compare ``result`` with the baseline's case of the same id; fail on a regression."""
         plugin = self.plugin
