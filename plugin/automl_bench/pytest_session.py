@@ -244,6 +244,8 @@ class AutoMLBenchPlugin:
         for path in files:
             path.unlink()
         folder.rmdir()
+        if not any(folder.parent.iterdir()):
+            folder.parent.rmdir()
 
     def pytest_terminal_summary(self, terminalreporter):
         """Print one line per case run in this session and where the results were written."""
@@ -370,13 +372,14 @@ class CaseRunner:
             benchmark = self.request.getfixturevalue("benchmark")
         except pytest.FixtureLookupError:
             return
+        # NOTE: pytest-benchmark 5.x has no public call for recording durations
+        # measured elsewhere; _mode, _make_stats and Stats.update are its
+        # internals. Setting _mode also stops its "fixture was not used" warning.
+        benchmark._mode = "automl-bench folds"
         scored = [fold for fold in result.folds if fold.status == "ok"]
         if benchmark.disabled or not scored:
             return
 
-        # NOTE: pytest-benchmark 5.x has no public call for recording durations
-        # measured elsewhere; _make_stats and Stats.update are its internals.
-        benchmark._mode = "automl-bench folds"
         stats = benchmark._make_stats(1)
         for fold in scored:
             stats.update(fold.fit_seconds)
