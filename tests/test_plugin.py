@@ -334,3 +334,44 @@ def test_resume_under_xdist_skips_complete(pytester, shared_datasets, tmp_path):
     cases = read_cases(pytester.path / "reports")
     assert sorted(cases) == ["probe/credit-g/first", "probe/kc1/second"]
     assert all(case["status"] == "ok" for case in cases.values())
+
+
+def test_size_without_unit_rejected(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+
+    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), "--automl-memory-limit=500")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*invalid size '500'; use a positive number with a unit*"])
+
+
+def test_run_without_cases_keeps_results(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+    report_dir = pytester.path / "reports"
+    pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path)).assert_outcomes(passed=2)
+    before = (report_dir / "results.json").read_text()
+    empty = tmp_path / "no-datasets"
+    empty.mkdir()
+
+    skipped = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", f"--automl-datasets={empty}", f"--automl-cache-dir={empty}", "--automl-offline"
+    )
+
+    skipped.assert_outcomes(skipped=2)
+    assert (report_dir / "results.json").read_text() == before
+    assert not (report_dir / "results.previous.json").exists()
+
+    pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path)).assert_outcomes(passed=2)
+    assert (report_dir / "results.previous.json").read_text() == before
+
+
+def test_xdist_run_records_cores_per_worker(pytester, shared_datasets, tmp_path):
+    write_probe_cases(pytester, {"behavior": "ok"})
+    args = [arg for arg in base_args(shared_datasets, tmp_path) if not arg.startswith("--automl-cores")]
+
+    pytester.runpytest_subprocess(*args, "-n", "2").assert_outcomes(passed=2)
+
+    data = json.loads((pytester.path / "reports" / "results.json").read_text())
+    expected = max(1, os.cpu_count() // 2)
+    assert data["run"]["cores_per_case"] == expected
+    assert [case["cores"] for case in data["cases"]] == [expected, expected]

@@ -70,11 +70,15 @@ def _warn_if_memory_oversubscribed(config: pytest.Config, memory_limit: int) -> 
         )
 
 
-def _xdist_worker_count() -> int:
+def _xdist_worker_count(config: pytest.Config) -> int:
+    """Return the number of xdist workers, in a worker (from its environment) or the controller."""
     try:
-        return max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-    except ValueError:
-        return 1
+        workers = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    except (KeyError, ValueError):
+        workers = getattr(config.option, "numprocesses", None) or 1
+        if workers in ("auto", "logical"):
+            workers = os.cpu_count() or 1
+    return max(1, int(workers))
 
 
 class AutoMLBenchPlugin:
@@ -104,7 +108,7 @@ class AutoMLBenchPlugin:
         cache_dir = Path(option.automl_cache_dir).expanduser() if option.automl_cache_dir else default_cache_dir()
         self.bench_config = BenchConfig(
             sources=DatasetSources(folder=datasets, cache=DatasetCache(cache_dir), offline=option.automl_offline),
-            cores=option.automl_cores or max(1, (os.cpu_count() or 1) // _xdist_worker_count()),
+            cores=option.automl_cores or max(1, (os.cpu_count() or 1) // _xdist_worker_count(config)),
             n_splits=option.automl_folds,
             seed=option.automl_seed,
             time_limit_seconds=option.automl_time_limit,
@@ -173,10 +177,8 @@ class AutoMLBenchPlugin:
             # Workers write only their own cases; the controller keeps the
             # previous ones when resuming and merges the workers' into them.
             previous = list(self.previous_cases().values()) if self.worker_id is None else []
-            if self.worker_id is None and path.is_file() and not previous:
-                path.replace(path.with_name("results.previous.json"))
-                logger.info("moved the previous %s to results.previous.json", path)
-            self._session = BenchSession(config, ResultsStore(path, run, previous))
+            keep_previous = self.worker_id is None and not self.config.option.automl_resume
+            self._session = BenchSession(config, ResultsStore(path, run, previous, keep_previous))
         return self._session
 
     @pytest.hookimpl(optionalhook=True)
@@ -213,7 +215,8 @@ class AutoMLBenchPlugin:
             self._write_reports()
 
     def _write_reports(self) -> None:
-        if self._session is None:
+        # A run that recorded no case leaves the reports of the last one alone.
+        if self._session is None or not self._session.store.path.is_file():
             return
         from .reporting.writer import write_reports
 
@@ -294,13 +297,17 @@ class CaseRunner:
         """
         plugin = self.plugin
         node = self.request.node
+        session = plugin.session()
+        problem = None
         try:
-            session = plugin.session()
             dataset = session.dataset(case.dataset)
         except DatasetNotAvailableError as error:
             pytest.skip(str(error))
         except (DatasetError, UnknownDatasetError) as error:
-            pytest.fail(str(error), pytrace=False)
+            problem = str(error)
+        if problem is not None:
+            # Outside the except block, so pytest shows the message once.
+            pytest.fail(problem, pytrace=False)
 
         if has_tox_environment(case.framework) and case.framework not in session.config.pythons:
             pytest.skip(missing_message(case.framework, Path(plugin.config.rootpath)))

@@ -135,9 +135,10 @@ class BenchSession:
             result.folds.append(fold)
             self.store.record(result)
             logger.info(
-                "case %s fold %d/%d: %s, ROC AUC %s, fit %.1f s, peak RSS %.0f MiB",
+                "case %s fold %d (%d of %d): %s, ROC AUC %s, fit %.1f s, peak RSS %.0f MiB",
                 case.id,
-                fold.fold + 1,
+                fold.fold,
+                len(result.folds),
                 folds.n_splits,
                 fold.status,
                 "n/a" if fold.auc is None else f"{fold.auc:.4f}",

@@ -12,7 +12,6 @@ import psutil
 logger = logging.getLogger(__name__)
 
 _UNITS = {
-    "": 1,
     "b": 1,
     "k": 1000,
     "kb": 1000,
@@ -33,7 +32,8 @@ def parse_size(text: str) -> int:
     """Return the number of bytes in a size such as ``4GiB``, ``500MB`` or ``1048576``.
 
     Decimal units (kB, MB, GB, TB) are powers of 1000, binary units (KiB, MiB,
-    GiB, TiB) powers of 1024; a bare number is bytes.
+    GiB, TiB) powers of 1024, and ``B`` is bytes. A bare number is rejected,
+    because ``500`` meant as megabytes would silently become 500 bytes.
 
     Raises
     ------
@@ -44,7 +44,8 @@ def parse_size(text: str) -> int:
     unit = match.group(2).lower() if match else None
     if match is None or unit not in _UNITS or float(match.group(1)) <= 0:
         raise ValueError(
-            f"invalid size {text!r}; use a positive number with a unit such as 500MB, 4GiB or 2GB"
+            f"invalid size {text!r}; use a positive number with a unit (B, kB, MB, GB, KiB, MiB, GiB), "
+            "such as 500MB or 4GiB"
         )
     return int(float(match.group(1)) * _UNITS[unit])
 

@@ -60,10 +60,20 @@ def read_results(path: Path) -> dict:
 class ResultsStore:
     """The cases of one run, kept in memory and written to ``path`` after every change."""
 
-    def __init__(self, path: Path, run: dict, cases: list[CaseResult] | None = None):
+    def __init__(
+        self,
+        path: Path,
+        run: dict,
+        cases: list[CaseResult] | None = None,
+        keep_previous: bool = False,
+    ):
+        """Keep ``cases``; with ``keep_previous``, an existing file at ``path`` is
+        renamed to ``results.previous.json`` on the first write, not before, so
+        a run that records nothing leaves the old results in place."""
         self.path = Path(path)
         self.run = run
         self.cases: dict[str, CaseResult] = {case.id: case for case in cases or ()}
+        self._keep_previous = keep_previous
 
     def record(self, case: CaseResult) -> None:
         """Add or replace ``case`` and rewrite the file."""
@@ -80,4 +90,8 @@ class ResultsStore:
         }
 
     def write(self) -> None:
+        if self._keep_previous:
+            self._keep_previous = False
+            if self.path.is_file():
+                self.path.replace(self.path.with_name("results.previous.json"))
         write_json_atomically(self.path, self.to_dict())
