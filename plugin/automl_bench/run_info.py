@@ -25,7 +25,10 @@ def cpu_model() -> str:
 
 
 def git_commit(directory: Path) -> str | None:
-    """Return the commit of the git checkout at ``directory``, with ``+dirty`` for local changes."""
+    """Return the commit of the git checkout at ``directory``, with ``+dirty`` for local changes.
+
+    Changes under ``reports/`` do not count.
+    """
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True, timeout=10
@@ -33,7 +36,9 @@ def git_commit(directory: Path) -> str | None:
         if commit.returncode != 0:
             return None
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # Report output, such as a baseline being regenerated in place,
+            # does not make the harness code dirty.
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)reports"],
             cwd=directory,
             capture_output=True,
             text=True,
