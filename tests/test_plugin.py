@@ -76,7 +76,7 @@ def wait_for_status(report_dir: Path, case_id: str, status: str, timeout: float 
 
 @pytest.fixture(autouse=True)
 def child_tmpdir(tmp_path, monkeypatch) -> Path:
-    """Give the pytest subprocesses their own TMPDIR, so their children can be told apart."""
+    """Give the pytest subprocesses their own TMPDIR, so their children can be identified."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setenv("TMPDIR", str(folder))
@@ -209,13 +209,20 @@ def test_ctrl_c_records_and_stops(pytester, shared_datasets, tmp_path, child_tmp
     assert child_processes(child_tmpdir) == []
 
 
-def test_invalid_options_are_usage_errors(pytester, shared_datasets, tmp_path):
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("4 parsecs", "*--automl-memory-limit: invalid size '4 parsecs'; use a positive number*"),
+        ("500", "*--automl-memory-limit: invalid size '500'; use a positive number with a unit*"),
+    ],
+)
+def test_invalid_memory_limit_rejected(pytester, shared_datasets, tmp_path, value, message):
     write_probe_cases(pytester, {"behavior": "ok"})
 
-    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), "--automl-memory-limit=4 parsecs")
+    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), f"--automl-memory-limit={value}")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--automl-memory-limit: invalid size '4 parsecs'; use a positive number*"])
+    result.stderr.fnmatch_lines([message])
 
 
 def test_xdist_memory_oversubscription_warns(pytester, shared_datasets, tmp_path):
@@ -334,15 +341,6 @@ def test_resume_under_xdist_skips_complete(pytester, shared_datasets, tmp_path):
     cases = read_cases(pytester.path / "reports")
     assert sorted(cases) == ["probe/credit-g/first", "probe/kc1/second"]
     assert all(case["status"] == "ok" for case in cases.values())
-
-
-def test_size_without_unit_rejected(pytester, shared_datasets, tmp_path):
-    write_probe_cases(pytester, {"behavior": "ok"})
-
-    result = pytester.runpytest_subprocess(*base_args(shared_datasets, tmp_path), "--automl-memory-limit=500")
-
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*invalid size '500'; use a positive number with a unit*"])
 
 
 def test_run_without_cases_keeps_results(pytester, shared_datasets, tmp_path):

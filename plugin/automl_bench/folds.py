@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,9 @@ def make_folds(labels, n_splits: int = 5, seed: int = 0) -> Folds:
         If ``n_splits`` is below 2 or the smallest class has fewer rows than
         ``n_splits``.
     """
+    # Imported here, so the child process can use framework_seed without scikit-learn.
+    from sklearn.model_selection import StratifiedKFold
+
     labels = np.asarray(labels)
     if n_splits < 2:
         raise ValueError(f"n_splits must be at least 2, got {n_splits}")

@@ -71,6 +71,7 @@ def run_folds(spec: dict, channel: ResultChannel) -> None:
     import numpy as np
     import pandas as pd
 
+    from ..folds import framework_seed
     from ..frameworks import load_adapter_class
     from ..frameworks.base import FoldContext
 
@@ -98,7 +99,7 @@ def run_folds(spec: dict, channel: ResultChannel) -> None:
         context = FoldContext(
             fold=fold,
             cores=spec["cores"],
-            seed=spec["seed"] * 1000 + fold + 1,
+            seed=framework_seed(spec["seed"], fold),
             workdir=workdir,
             classes=spec["classes"],
             positive_class=spec["positive_class"],
