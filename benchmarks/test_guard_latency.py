@@ -4,7 +4,7 @@ Run with ``pytest benchmarks/test_guard_latency.py -s``; each test prints its
 measurements and stores them in pytest-benchmark's ``extra_info``.
 
 The memory probe grows by ``STEP_BYTES`` every ``STEP_SECONDS`` (1 GB/s with
-the values below) against a limit of ``LIMIT_BYTES``; the sleeping probe sleeps
+the values below) against a limit of ``LIMIT_BYTES``. The sleeping probe sleeps
 far past a budget of ``BUDGET_SECONDS``.
 """
 

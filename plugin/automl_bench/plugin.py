@@ -21,6 +21,7 @@ def pytest_addoption(parser):
         help="folder of OpenML dataset files (ARFF or CSV, optional manifest.json) to load "
         "before the cache and OpenML; default: $AUTOML_BENCH_DATASETS",
     )
+
     group.addoption(
         "--automl-offline",
         action="store_true",
@@ -28,18 +29,21 @@ def pytest_addoption(parser):
         help="never contact OpenML; datasets come from --automl-datasets or the cache "
         "(also AUTOML_BENCH_OFFLINE=1)",
     )
+
     group.addoption(
         "--automl-cache-dir",
         metavar="DIR",
         default=None,
         help="parquet cache of parsed datasets; default: $AUTOML_BENCH_CACHE or ~/.cache/automl-bench",
     )
+
     group.addoption(
         "--automl-report-dir",
         metavar="DIR",
         default="reports",
         help="folder for results.json, relative to the rootdir; default: reports",
     )
+
     group.addoption(
         "--automl-cores",
         metavar="N",
@@ -47,6 +51,7 @@ def pytest_addoption(parser):
         default=None,
         help="threads per case; default: the machine's cores divided by the number of xdist workers",
     )
+
     group.addoption(
         "--automl-folds",
         metavar="K",
@@ -54,6 +59,7 @@ def pytest_addoption(parser):
         default=5,
         help="number of stratified cross-validation folds; default: 5",
     )
+
     group.addoption(
         "--automl-seed",
         metavar="SEED",
@@ -61,6 +67,7 @@ def pytest_addoption(parser):
         default=0,
         help="seed of the fold split; framework seeds are derived from it per fold; default: 0",
     )
+
     group.addoption(
         "--automl-time-limit",
         metavar="SECONDS",
@@ -69,12 +76,14 @@ def pytest_addoption(parser):
         help="time budget per case in seconds, all folds together; overrides the settings' "
         "own budgets; default: the setting's budget, else 3600",
     )
+
     group.addoption(
         "--automl-memory-limit",
         metavar="SIZE",
         default=None,
         help="resident memory limit of a case's process tree, e.g. 4GiB or 500MB; default: none",
     )
+
     group.addoption(
         "--automl-python",
         metavar="FRAMEWORK=PATH",
@@ -82,24 +91,28 @@ def pytest_addoption(parser):
         default=[],
         help="interpreter to run FRAMEWORK's cases with; repeatable; default: this Python",
     )
+
     group.addoption(
         "--automl-keep-models",
         action="store_true",
         default=False,
         help="keep each case's working folder with the framework's models instead of deleting it",
     )
+
     group.addoption(
         "--automl-resume",
         action="store_true",
         default=False,
         help="skip cases that results.json in the report folder already has complete",
     )
+
     group.addoption(
         "--automl-baseline",
         metavar="PATH",
         default=None,
         help="results.json (or a report folder) to compare every case with, fold by fold",
     )
+
     group.addoption(
         "--automl-auc-tolerance",
         metavar="DELTA",
@@ -108,6 +121,7 @@ def pytest_addoption(parser):
         help="with --automl-baseline, fail a case whose mean ROC AUC drops by more than DELTA "
         "and the drop is significant (one-sided paired t-test, p < 0.05); default: 0.02",
     )
+
     group.addoption(
         "--automl-time-tolerance",
         metavar="RATIO",
@@ -116,6 +130,7 @@ def pytest_addoption(parser):
         help="with --automl-baseline, fail a case whose total fit time exceeds RATIO times the "
         "baseline's; default: report the ratio only",
     )
+
     group.addoption(
         "--automl-strict",
         action="store_true",

@@ -33,8 +33,8 @@ class Comparison:
 
     ``verdict`` is ``regressed``, ``improved``, ``unchanged``, ``slower`` or
     ``not comparable``. AUC figures are current minus baseline, so a drop is
-    negative; ``p_value`` is the one-sided paired t-test for a drop (or, for an
-    improvement, for a gain).
+    negative. ``p_value`` is the one-sided paired t-test for a drop, or for a
+    gain when the verdict is ``improved``.
     """
 
     case_id: str

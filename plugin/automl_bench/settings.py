@@ -1,7 +1,7 @@
 """Named framework settings: a table of data, one row per setting.
 
 A case is one dataset run with one setting. ``params`` go to the framework's
-adapter unchanged; ``time_limit`` is the default budget in seconds for the
+adapter unchanged. ``time_limit`` is the default budget in seconds for the
 whole case (all folds), and ``marks`` become pytest markers on the case.
 """
 

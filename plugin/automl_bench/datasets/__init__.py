@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class DatasetSources:
-    """Where datasets are looked up: a local folder, the parquet cache, and OpenML."""
+    """The dataset sources to look up in order: a local folder, the parquet cache and OpenML."""
 
     folder: Path | None = None
     cache: DatasetCache = field(default_factory=lambda: DatasetCache(default_cache_dir()))
@@ -99,7 +99,7 @@ def load_dataset(name: str, sources: DatasetSources | None = None) -> Dataset:
         If a file is found but invalid: wrong checksum, missing target column,
         wrong shape, or not exactly two classes.
     DatasetNotAvailableError
-        If no source has the dataset. The message says where the loader looked.
+        If no source has the dataset. The message names every place the loader looked.
     """
     sources = sources or DatasetSources()
     info = get_dataset_info(name)

@@ -17,7 +17,7 @@ from .errors import DatasetError
 
 @dataclass(frozen=True)
 class LocalFile:
-    """A dataset file found in a local folder, with what its manifest says about it."""
+    """A dataset file found in a local folder, with its manifest entry's checksum, target and nominal columns."""
 
     path: Path
     expected_sha256: str | None

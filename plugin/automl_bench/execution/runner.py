@@ -52,7 +52,7 @@ class Limits:
 
 @dataclass
 class ChildOutcome:
-    """How a child process ended and what it reported.
+    """The end state of a child process and the messages it sent.
 
     ``guard`` describes a guard that fired: the sampled RSS when the memory
     guard fired, and how many seconds after the limit was detected (or the

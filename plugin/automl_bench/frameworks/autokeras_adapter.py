@@ -1,8 +1,8 @@
 """AutoKeras adapter: StructuredDataClassifier or a custom AutoModel on numpy arrays.
 
 AutoKeras 3.0 accepts numpy arrays only. Categorical columns are passed as
-strings in an object array (a missing value becomes the string ``"missing"``)
-and declared ``categorical`` in ``column_types``; numeric columns are floats.
+strings in an object array and declared ``categorical`` in ``column_types``.
+A missing category becomes the string ``"missing"``. Numeric columns are floats.
 
 ``predict`` of AutoKeras returns labels, so probabilities come from the best
 Keras model, and the label each output column stands for is read from the

@@ -33,7 +33,7 @@ class FoldContext:
 
 @dataclass
 class FitInfo:
-    """What an adapter reports after fitting: model count and free-form details.
+    """The result of an adapter's fit: the model count and free-form details.
 
     Details are JSON values. An adapter that finds its framework failed
     silently (for example every trial failed) raises instead of returning.

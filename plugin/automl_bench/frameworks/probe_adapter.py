@@ -41,7 +41,7 @@ class ProbeError(RuntimeError):
 
 
 class ProbeAdapter(Adapter):
-    """Adapter whose fit misbehaves as ``params["behavior"]`` says."""
+    """Adapter whose fit misbehaves in the way ``params["behavior"]`` names."""
 
     name = "probe"
 

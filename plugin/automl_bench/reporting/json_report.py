@@ -16,7 +16,7 @@ RESULTS_FILE = "results.json"
 def write_json_atomically(path: Path, data: dict) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
-    A reader, or a run killed mid-write, sees either the old file or the new
+    A reader, or a run killed mid-write, finds either the old file or the new
     one, never a partial file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,9 +67,12 @@ class ResultsStore:
         cases: list[CaseResult] | None = None,
         keep_previous: bool = False,
     ):
-        """Keep ``cases``; with ``keep_previous``, an existing file at ``path`` is
-        renamed to ``results.previous.json`` on the first write, not before, so
-        a run that records nothing leaves the old results in place."""
+        """Keep ``cases`` and write them to ``path`` on every change.
+
+        With ``keep_previous``, an existing file at ``path`` is renamed to
+        ``results.previous.json`` on the first write. A run that records no case
+        therefore leaves the old results in place.
+        """
         self.path = Path(path)
         self.run = run
         self.cases: dict[str, CaseResult] = {case.id: case for case in cases or ()}
